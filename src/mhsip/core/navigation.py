@@ -1,0 +1,26 @@
+"""Role-aware navigation: each role sees links only to what it may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from mhsip.accounts.roles import Role
+
+
+def navigation_items(user: Any, path: str) -> list[dict[str, Any]]:
+    if not user.is_authenticated:
+        return []
+    role = Role(user.role)
+    items = [("Home", reverse("core:dashboard"))]
+    if user.is_superuser or role.sees_ward_data:
+        items.append(("Wards", reverse("organisations:ward-list")))
+    items.append(("Collaborative", reverse("organisations:collaborative-current")))
+    if user.is_superuser or role.is_admin:
+        items.append(("Administration", reverse("core:admin")))
+    return [
+        {"href": href, "text": text, "current": path == href or (href != "/" and
+                                                                 path.startswith(href))}
+        for text, href in items
+    ]
