@@ -60,15 +60,38 @@ def world(db: Any, system: System) -> World:
     site = Site.objects.create(trust=trust, code="S1", name="Alpha Hospital")
     other_site = Site.objects.create(trust=other_trust, code="S2", name="Beta Hospital")
     start = dt.date(2024, 1, 1)
-    ward = Ward.objects.create(site=site, code="ALPHA-1", name="Aspen Ward",
-                               ward_type=WardType.ACUTE_MALE, beds=20, active_from=start)
-    sibling = Ward.objects.create(site=site, code="ALPHA-2", name="Beech Ward",
-                                  ward_type=WardType.PICU, beds=10, active_from=start)
-    other = Ward.objects.create(site=other_site, code="BETA-1", name="Cedar Ward",
-                                ward_type=WardType.OLDER_ADULT, beds=18, active_from=start)
+    ward = Ward.objects.create(
+        site=site,
+        code="ALPHA-1",
+        name="Aspen Ward",
+        ward_type=WardType.ACUTE_MALE,
+        beds=20,
+        active_from=start,
+    )
+    sibling = Ward.objects.create(
+        site=site,
+        code="ALPHA-2",
+        name="Beech Ward",
+        ward_type=WardType.PICU,
+        beds=10,
+        active_from=start,
+    )
+    other = Ward.objects.create(
+        site=other_site,
+        code="BETA-1",
+        name="Cedar Ward",
+        ward_type=WardType.OLDER_ADULT,
+        beds=18,
+        active_from=start,
+    )
     collaborative = Collaborative.objects.create(
-        name="Reducing restrictive practice", slug="rrp", aim_statement="Reduce by a third.",
-        start_date=dt.date(2025, 1, 6), baseline_start=start, baseline_end=dt.date(2025, 1, 5))
+        name="Reducing restrictive practice",
+        slug="rrp",
+        aim_statement="Reduce by a third.",
+        start_date=dt.date(2025, 1, 6),
+        baseline_start=start,
+        baseline_end=dt.date(2025, 1, 5),
+    )
     collaborative.wards.set([ward, sibling, other])
     users = {
         "ward_staff": make_user("staff", Role.WARD_STAFF, wards=[ward]),

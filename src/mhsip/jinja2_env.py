@@ -33,8 +33,6 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = ChainableUndefined
     options.setdefault("autoescape", True)
     env = Environment(**options)
-    env.globals.update(
-        static=static, url=url, get_messages=get_messages, csrf_token_for=get_token
-    )
+    env.globals.update(static=static, url=url, get_messages=get_messages, csrf_token_for=get_token)
     env.filters.update(intcomma=intcomma, ukdate=ukdate)
     return env

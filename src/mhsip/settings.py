@@ -186,7 +186,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF, "data:"],
+        "font-src": [SELF, "data:", "https://assets.nhs.uk"],  # NHS Frutiger webfont
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -31,8 +31,11 @@ organisation_patterns = (
         path("wards/", organisations.ward_list, name="ward-list"),
         path("wards/<str:code>/", organisations.ward_detail, name="ward-detail"),
         path("collaborative/", organisations.collaborative_current, name="collaborative-current"),
-        path("collaborative/<slug:slug>/", organisations.collaborative_detail,
-             name="collaborative-detail"),
+        path(
+            "collaborative/<slug:slug>/",
+            organisations.collaborative_detail,
+            name="collaborative-detail",
+        ),
     ],
     "organisations",
 )

@@ -27,8 +27,9 @@ def test_a_wrong_password_shows_an_error_summary_and_is_audited(world):
 
 
 def test_next_may_not_send_the_user_to_another_site(world):
-    response = Client().post("/sign-in/", {"username": "staff", "password": PASSWORD,
-                                           "next": "https://evil.example/"})
+    response = Client().post(
+        "/sign-in/", {"username": "staff", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/home/"
 
 

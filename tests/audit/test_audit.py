@@ -50,8 +50,7 @@ def test_create_update_and_delete_each_leave_a_row_with_the_changes(db):
         trust.delete()
     rows = list(AuditLog.objects.filter(object_type="organisations.trust").order_by("id"))
     assert [r.action for r in rows] == [Action.CREATE, Action.UPDATE, Action.DELETE]
-    assert all(r.actor_label == "system:test:audit" and r.object_id == str(trust_id)
-               for r in rows)
+    assert all(r.actor_label == "system:test:audit" and r.object_id == str(trust_id) for r in rows)
     assert rows[0].changes["ods_code"] == [None, "ABC"]
     assert rows[1].changes == {"name": ["Audit Trust", "Audit Trust Renamed"]}
     assert rows[2].changes["name"] == ["Audit Trust Renamed", None]
@@ -62,28 +61,46 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
     patient = Patient.objects.create(trust=world.trust, key="a" * 64, ethnicity="A")
     stay = Stay.objects.create(patient=patient, ward=world.ward, admitted_on=dt.date(2025, 1, 1))
     site = Site.objects.create(trust=world.trust, code="S9", name="Spare site")
-    ward = Ward.objects.create(site=site, code="SPARE", name="Spare", beds=5,
-                               ward_type=WardType.REHABILITATION, active_from=dt.date(2025, 1, 1))
-    session = world.collaborative.learning_sessions.create(number=1, date=dt.date(2025, 2, 1),
-                                                           title="Launch")
-    instances = [patient, stay, site, ward, session, world.collaborative, world.trust,
-                 world.users["analyst"]]
+    ward = Ward.objects.create(
+        site=site,
+        code="SPARE",
+        name="Spare",
+        beds=5,
+        ward_type=WardType.REHABILITATION,
+        active_from=dt.date(2025, 1, 1),
+    )
+    session = world.collaborative.learning_sessions.create(
+        number=1, date=dt.date(2025, 2, 1), title="Launch"
+    )
+    instances = [
+        patient,
+        stay,
+        site,
+        ward,
+        session,
+        world.collaborative,
+        world.trust,
+        world.users["analyst"],
+    ]
     covered = {type(i)._meta.label_lower for i in instances}
     audited = {m._meta.label_lower for m in mhsip_models() if issubclass(m, AuditedModel)}
     assert audited <= covered | {"organisations.trust"}, audited - covered
     for obj in instances:
         label = obj._meta.label_lower
-        assert AuditLog.objects.filter(object_type=label, object_id=str(obj.pk),
-                                       action=Action.CREATE).exists(), label
+        assert AuditLog.objects.filter(
+            object_type=label, object_id=str(obj.pk), action=Action.CREATE
+        ).exists(), label
     stay.discharged_on = dt.date(2025, 1, 9)
     stay.save()
     assert AuditLog.objects.get(object_type="recording.stay", action=Action.UPDATE).changes == {
-        "discharged_on": [None, "2025-01-09"]}
+        "discharged_on": [None, "2025-01-09"]
+    }
     for obj in [stay, session, ward, site]:
         pk, label = obj.pk, obj._meta.label_lower
         obj.delete()
-        assert AuditLog.objects.filter(object_type=label, object_id=str(pk),
-                                       action=Action.DELETE).exists(), label
+        assert AuditLog.objects.filter(
+            object_type=label, object_id=str(pk), action=Action.DELETE
+        ).exists(), label
 
 
 def test_passwords_never_enter_the_audit_log(world, system):
@@ -103,10 +120,12 @@ def test_web_writes_name_the_signed_in_user(world):
 
 
 def test_cli_writes_name_the_command(world):
-    call_command("createuser", "newlead", role="trust_lead", trust="RV5",
-                 password="a-very-long-password-42")
-    row = AuditLog.objects.get(object_type="accounts.user", object_repr="newlead",
-                               action=Action.CREATE)
+    call_command(
+        "createuser", "newlead", role="trust_lead", trust="RV5", password="a-very-long-password-42"
+    )
+    row = AuditLog.objects.get(
+        object_type="accounts.user", object_repr="newlead", action=Action.CREATE
+    )
     assert row.actor_label == "system:cli:createuser"
 
 

@@ -13,11 +13,18 @@ from mhsip.env import env_bool, env_int, env_str
 
 
 def run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY"}
+    }
     return subprocess.run(
         [sys.executable, "-m", "django", *args, "--settings=mhsip.settings"],
-        env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -54,9 +61,16 @@ def test_start_up_stops_naming_a_malformed_variable():
 
 def test_production_settings_pass_check_deploy():
     result = run_settings(
-        {"MHSIP_ENV": "production", "SECRET_KEY": "k" * 20 + "-Production-Secret-0123456789-xyz!",
-         "PSEUDONYM_KEY": "p" * 40, "ALLOWED_HOSTS": "mhsip.example.nhs.uk"},
-        "check", "--deploy", "--fail-level", "WARNING",
+        {
+            "MHSIP_ENV": "production",
+            "SECRET_KEY": "k" * 20 + "-Production-Secret-0123456789-xyz!",
+            "PSEUDONYM_KEY": "p" * 40,
+            "ALLOWED_HOSTS": "mhsip.example.nhs.uk",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -64,7 +78,9 @@ def test_production_settings_pass_check_deploy():
 def test_postgres_is_used_when_database_url_is_set():
     result = run_settings(
         {"MHSIP_ENV": "development", "DATABASE_URL": "postgres://u@db.example:5432/mhsip"},
-        "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
     )
     assert "postgresql" in result.stdout, result.stderr
 

@@ -12,8 +12,15 @@ from django.urls import get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["ward_staff", "ward_qi_lead", "trust_lead", "collaborative_admin", "analyst",
-       "network_member", "outsider"]
+ALL = [
+    "ward_staff",
+    "ward_qi_lead",
+    "trust_lead",
+    "collaborative_admin",
+    "analyst",
+    "network_member",
+    "outsider",
+]
 WARD_ROLES = ["ward_staff", "ward_qi_lead", "trust_lead", "collaborative_admin", "analyst"]
 
 # route name -> (kwargs, roles answered 200, status for everyone else, public?)
@@ -26,7 +33,7 @@ ACCESS = {
     "core:dashboard": ({}, ALL, None, False),
     "core:admin": ({}, ["collaborative_admin"], 403, False),
     "core:audit-log": ({}, ["collaborative_admin"], 403, False),
-    "organisations:ward-list": ({}, WARD_ROLES + ["outsider"], 403, False),
+    "organisations:ward-list": ({}, [*WARD_ROLES, "outsider"], 403, False),
     "organisations:ward-detail": ({"code": "ALPHA-1"}, WARD_ROLES, 404, False),
     "organisations:collaborative-current": ({}, [], 302, False),
     "organisations:collaborative-detail": ({"slug": "rrp"}, ALL, None, False),
@@ -76,15 +83,17 @@ def test_anonymous_visitors_see_only_public_pages(world, name):
 
 
 def test_the_outsider_gets_404_for_a_ward_of_another_trust(world):
-    response = world.client_for("outsider").get(reverse("organisations:ward-detail",
-                                                        kwargs={"code": "ALPHA-1"}))
+    response = world.client_for("outsider").get(
+        reverse("organisations:ward-detail", kwargs={"code": "ALPHA-1"})
+    )
     assert response.status_code == 404
     assert b"Aspen Ward" not in response.content
 
 
 def test_a_ward_page_shows_its_ward_to_its_staff(world):
-    response = world.client_for("ward_staff").get(reverse("organisations:ward-detail",
-                                                          kwargs={"code": "ALPHA-1"}))
+    response = world.client_for("ward_staff").get(
+        reverse("organisations:ward-detail", kwargs={"code": "ALPHA-1"})
+    )
     assert b"Aspen Ward" in response.content
 
 

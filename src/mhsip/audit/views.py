@@ -29,6 +29,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/audit_log.html",
-        {"page": page, "filters": filters, "actions": Action.choices,
-         "object_types": sorted(set(object_types))},
+        {
+            "page": page,
+            "filters": filters,
+            "actions": Action.choices,
+            "object_types": sorted(set(object_types)),
+        },
     )

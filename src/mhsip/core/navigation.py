@@ -20,7 +20,10 @@ def navigation_items(user: Any, path: str) -> list[dict[str, Any]]:
     if user.is_superuser or role.is_admin:
         items.append(("Administration", reverse("core:admin")))
     return [
-        {"href": href, "text": text, "current": path == href or (href != "/" and
-                                                                 path.startswith(href))}
+        {
+            "href": href,
+            "text": text,
+            "current": path == href or (href != "/" and path.startswith(href)),
+        }
         for text, href in items
     ]

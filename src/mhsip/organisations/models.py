@@ -110,7 +110,9 @@ class LearningSession(AuditedModel):
     class Meta:
         ordering = ["collaborative", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["collaborative", "number"], name="unique_session_number")
+            models.UniqueConstraint(
+                fields=["collaborative", "number"], name="unique_session_number"
+            )
         ]
 
     def __str__(self) -> str:

@@ -32,8 +32,12 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "organisations/ward_detail.html",
-        {"ward": ward, "weeks": weeks, "latest": latest,
-         "collaboratives": ward.collaboratives.all()},
+        {
+            "ward": ward,
+            "weeks": weeks,
+            "latest": latest,
+            "collaboratives": ward.collaboratives.all(),
+        },
     )
 
 

@@ -43,8 +43,9 @@ ETHNIC_CATEGORIES: dict[str, tuple[EthnicGroup, str]] = {
     "Z": (EthnicGroup.NOT_STATED, "Not stated (asked, chose not to say)"),
     "99": (EthnicGroup.NOT_KNOWN, "Not known"),
 }
-ETHNIC_CATEGORY_CHOICES = [(code, f"{group.label}: {cat}") for code, (group, cat) in
-                           ETHNIC_CATEGORIES.items()]
+ETHNIC_CATEGORY_CHOICES = [
+    (code, f"{group.label}: {cat}") for code, (group, cat) in ETHNIC_CATEGORIES.items()
+]
 
 
 def ethnic_group(code: str) -> EthnicGroup:

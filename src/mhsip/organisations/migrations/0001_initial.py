@@ -6,84 +6,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Trust',
+            name="Trust",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ods_code', models.CharField(max_length=5, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{3,5}$', 'An ODS code is 3 to 5 capital letters or digits.')], verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('identifiable_mode', models.BooleanField(default=False, help_text='Keep patient names, NHS numbers and staff names (encrypted, trust roles only).')),
-                ('is_demo', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ods_code",
+                    models.CharField(
+                        max_length=5,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{3,5}$",
+                                "An ODS code is 3 to 5 capital letters or digits.",
+                            )
+                        ],
+                        verbose_name="ODS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "identifiable_mode",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Keep patient names, NHS numbers and staff names (encrypted, trust roles only).",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('trust', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='organisations.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="organisations.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['trust__name', 'name'],
+                "ordering": ["trust__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9-]{1,19}$', 'A ward code is 2 to 20 capital letters, digits or hyphens.')])),
-                ('name', models.CharField(max_length=200)),
-                ('ward_type', models.CharField(choices=[('acute_male', 'Acute adult (male)'), ('acute_female', 'Acute adult (female)'), ('acute_mixed', 'Acute adult (mixed)'), ('picu', 'Psychiatric intensive care (PICU)'), ('older_adult', 'Older adult'), ('lda', 'Learning disability and autism'), ('forensic_low', 'Forensic (low secure)'), ('forensic_medium', 'Forensic (medium secure)'), ('camhs', 'Children and young people (CAMHS)'), ('rehabilitation', 'Rehabilitation')], max_length=20)),
-                ('beds', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('active_from', models.DateField()),
-                ('active_to', models.DateField(blank=True, null=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='organisations.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9-]{1,19}$",
+                                "A ward code is 2 to 20 capital letters, digits or hyphens.",
+                            )
+                        ],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ward_type",
+                    models.CharField(
+                        choices=[
+                            ("acute_male", "Acute adult (male)"),
+                            ("acute_female", "Acute adult (female)"),
+                            ("acute_mixed", "Acute adult (mixed)"),
+                            ("picu", "Psychiatric intensive care (PICU)"),
+                            ("older_adult", "Older adult"),
+                            ("lda", "Learning disability and autism"),
+                            ("forensic_low", "Forensic (low secure)"),
+                            ("forensic_medium", "Forensic (medium secure)"),
+                            ("camhs", "Children and young people (CAMHS)"),
+                            ("rehabilitation", "Rehabilitation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "beds",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("active_from", models.DateField()),
+                ("active_to", models.DateField(blank=True, null=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="wards",
+                        to="organisations.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Collaborative',
+            name="Collaborative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(unique=True)),
-                ('aim_statement', models.TextField()),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('baseline_start', models.DateField()),
-                ('baseline_end', models.DateField()),
-                ('is_demo', models.BooleanField(default=False)),
-                ('wards', models.ManyToManyField(blank=True, related_name='collaboratives', to='organisations.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(unique=True)),
+                ("aim_statement", models.TextField()),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("baseline_start", models.DateField()),
+                ("baseline_end", models.DateField()),
+                ("is_demo", models.BooleanField(default=False)),
+                (
+                    "wards",
+                    models.ManyToManyField(
+                        blank=True, related_name="collaboratives", to="organisations.ward"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='LearningSession',
+            name="LearningSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('date', models.DateField()),
-                ('title', models.CharField(max_length=200)),
-                ('collaborative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning_sessions', to='organisations.collaborative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("date", models.DateField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "collaborative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_sessions",
+                        to="organisations.collaborative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['collaborative', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('collaborative', 'number'), name='unique_session_number')],
+                "ordering": ["collaborative", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("collaborative", "number"), name="unique_session_number"
+                    )
+                ],
             },
         ),
     ]

@@ -6,64 +6,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, validators=[django.core.validators.RegexValidator('^[0-9a-f]{64}$', 'A patient key is 64 lowercase hex digits.')])),
-                ('ethnicity', models.CharField(choices=[('A', 'White: British'), ('B', 'White: Irish'), ('C', 'White: Any other White background'), ('D', 'Mixed: White and Black Caribbean'), ('E', 'Mixed: White and Black African'), ('F', 'Mixed: White and Asian'), ('G', 'Mixed: Any other mixed background'), ('H', 'Asian or Asian British: Indian'), ('J', 'Asian or Asian British: Pakistani'), ('K', 'Asian or Asian British: Bangladeshi'), ('L', 'Asian or Asian British: Any other Asian background'), ('M', 'Black or Black British: Caribbean'), ('N', 'Black or Black British: African'), ('P', 'Black or Black British: Any other Black background'), ('R', 'Other ethnic groups: Chinese'), ('S', 'Other ethnic groups: Any other ethnic group'), ('Z', 'Not stated: Not stated (asked, chose not to say)'), ('99', 'Not known: Not known')], default='99', max_length=2)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('not_known', 'Not known'), ('declined', 'Declined to say')], default='not_known', max_length=10)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(2100)])),
-                ('learning_disability', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_known', 'Not known'), ('declined', 'Declined to say')], default='not_known', max_length=10)),
-                ('autism', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_known', 'Not known'), ('declined', 'Declined to say')], default='not_known', max_length=10)),
-                ('mental_disorder', models.CharField(blank=True, max_length=200)),
-                ('trust', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='organisations.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{64}$", "A patient key is 64 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("A", "White: British"),
+                            ("B", "White: Irish"),
+                            ("C", "White: Any other White background"),
+                            ("D", "Mixed: White and Black Caribbean"),
+                            ("E", "Mixed: White and Black African"),
+                            ("F", "Mixed: White and Asian"),
+                            ("G", "Mixed: Any other mixed background"),
+                            ("H", "Asian or Asian British: Indian"),
+                            ("J", "Asian or Asian British: Pakistani"),
+                            ("K", "Asian or Asian British: Bangladeshi"),
+                            ("L", "Asian or Asian British: Any other Asian background"),
+                            ("M", "Black or Black British: Caribbean"),
+                            ("N", "Black or Black British: African"),
+                            ("P", "Black or Black British: Any other Black background"),
+                            ("R", "Other ethnic groups: Chinese"),
+                            ("S", "Other ethnic groups: Any other ethnic group"),
+                            ("Z", "Not stated: Not stated (asked, chose not to say)"),
+                            ("99", "Not known: Not known"),
+                        ],
+                        default="99",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("not_known", "Not known"),
+                            ("declined", "Declined to say"),
+                        ],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(2100)],
+                    ),
+                ),
+                (
+                    "learning_disability",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_known", "Not known"),
+                            ("declined", "Declined to say"),
+                        ],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "autism",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_known", "Not known"),
+                            ("declined", "Declined to say"),
+                        ],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                ("mental_disorder", models.CharField(blank=True, max_length=200)),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patients",
+                        to="organisations.trust",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Stay',
+            name="Stay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('admitted_on', models.DateField(db_index=True)),
-                ('discharged_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('legal_status', models.CharField(choices=[('detained', 'Detained under the Mental Health Act'), ('informal', 'Informal'), ('not_known', 'Not known')], default='not_known', max_length=10)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stays', to='recording.patient')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stays', to='organisations.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("admitted_on", models.DateField(db_index=True)),
+                ("discharged_on", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("detained", "Detained under the Mental Health Act"),
+                            ("informal", "Informal"),
+                            ("not_known", "Not known"),
+                        ],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stays",
+                        to="recording.patient",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stays",
+                        to="organisations.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ward', 'admitted_on'],
+                "ordering": ["ward", "admitted_on"],
             },
         ),
         migrations.CreateModel(
-            name='WardCensus',
+            name="WardCensus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('occupied', models.PositiveSmallIntegerField()),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='census', to='organisations.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("occupied", models.PositiveSmallIntegerField()),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="census",
+                        to="organisations.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ward', 'date'],
+                "ordering": ["ward", "date"],
             },
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.UniqueConstraint(fields=('trust', 'key'), name='unique_patient_key_per_trust'),
+            model_name="patient",
+            constraint=models.UniqueConstraint(
+                fields=("trust", "key"), name="unique_patient_key_per_trust"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stay',
-            constraint=models.CheckConstraint(condition=models.Q(('discharged_on__isnull', True), ('discharged_on__gte', models.F('admitted_on')), _connector='OR'), name='stay_discharge_not_before_admission'),
+            model_name="stay",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("discharged_on__isnull", True),
+                    ("discharged_on__gte", models.F("admitted_on")),
+                    _connector="OR",
+                ),
+                name="stay_discharge_not_before_admission",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wardcensus',
-            constraint=models.UniqueConstraint(fields=('ward', 'date'), name='unique_census_per_ward_day'),
+            model_name="wardcensus",
+            constraint=models.UniqueConstraint(
+                fields=("ward", "date"), name="unique_census_per_ward_day"
+            ),
         ),
     ]

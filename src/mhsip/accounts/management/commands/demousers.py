@@ -16,7 +16,7 @@ from mhsip.accounts.roles import Role
 from mhsip.audit.actor import System, acting_as
 from mhsip.organisations.models import Trust, Ward
 
-DEMO_PASSWORD = "demo-mhsip-2026"  # noqa: S105 - a published demo credential, demo data only
+DEMO_PASSWORD = "demo-mhsip-2026"
 
 
 def demo_user_specs() -> list[dict[str, Any]]:
@@ -25,17 +25,40 @@ def demo_user_specs() -> list[dict[str, Any]]:
         raise CommandError("Load the demo first: mhsip demo --seed 1")
     ward = Ward.objects.filter(site__trust=trust).order_by("code").first()
     return [
-        {"username": "ward.staff", "role": Role.WARD_STAFF, "wards": [ward], "first": "Wren",
-         "last": "Staff"},
-        {"username": "ward.qilead", "role": Role.WARD_QI_LEAD, "wards": [ward], "first": "Quinn",
-         "last": "Lead"},
-        {"username": "trust.lead", "role": Role.TRUST_LEAD, "trust": trust, "first": "Tara",
-         "last": "Lead"},
-        {"username": "collab.admin", "role": Role.COLLABORATIVE_ADMIN, "first": "Cole",
-         "last": "Admin"},
+        {
+            "username": "ward.staff",
+            "role": Role.WARD_STAFF,
+            "wards": [ward],
+            "first": "Wren",
+            "last": "Staff",
+        },
+        {
+            "username": "ward.qilead",
+            "role": Role.WARD_QI_LEAD,
+            "wards": [ward],
+            "first": "Quinn",
+            "last": "Lead",
+        },
+        {
+            "username": "trust.lead",
+            "role": Role.TRUST_LEAD,
+            "trust": trust,
+            "first": "Tara",
+            "last": "Lead",
+        },
+        {
+            "username": "collab.admin",
+            "role": Role.COLLABORATIVE_ADMIN,
+            "first": "Cole",
+            "last": "Admin",
+        },
         {"username": "analyst", "role": Role.ANALYST, "first": "Ana", "last": "Lyst"},
-        {"username": "network.member", "role": Role.NETWORK_MEMBER, "first": "Nell",
-         "last": "Member"},
+        {
+            "username": "network.member",
+            "role": Role.NETWORK_MEMBER,
+            "first": "Nell",
+            "last": "Member",
+        },
     ]
 
 
@@ -55,14 +78,18 @@ class Command(BaseCommand):
             for spec in specs:
                 user = User.objects.filter(username=spec["username"]).first()
                 if user is None:
-                    user = User(username=spec["username"], role=spec["role"],
-                                first_name=spec["first"], last_name=spec["last"],
-                                trust=spec.get("trust"))
+                    user = User(
+                        username=spec["username"],
+                        role=spec["role"],
+                        first_name=spec["first"],
+                        last_name=spec["last"],
+                        trust=spec.get("trust"),
+                    )
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                     if spec.get("wards"):
                         user.wards.set(spec["wards"])
         if not options["quiet"]:
-            self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
             for spec in specs:
                 self.stdout.write(f"  {spec['username']:<16} {spec['role'].label}")
