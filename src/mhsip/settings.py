@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "mhsip.accounts",
     "mhsip.organisations",
     "mhsip.recording",
+    "mhsip.safety",
+    "mhsip.returns",
 ]
 
 MIDDLEWARE = [
@@ -250,3 +252,11 @@ if not PSEUDONYM_KEY:
         PSEUDONYM_KEY = "insecure-development-pseudonym-key"
     else:
         raise ImproperlyConfigured("PSEUDONYM_KEY must be set outside development and test")
+# Encrypts identifiable fields (patient names, NHS numbers, staff names) in trusts that switch
+# identifiable mode on. Fernet keys per trust are derived from it with HKDF (ADR 0005).
+IDENTITY_KEY = env_str("IDENTITY_KEY")
+if not IDENTITY_KEY:
+    if DEBUG or TESTING:
+        IDENTITY_KEY = "insecure-development-identity-key"
+    else:
+        raise ImproperlyConfigured("IDENTITY_KEY must be set outside development and test")

@@ -11,7 +11,17 @@ from django.core.management import call_command
 from mhsip.audit.actor import NoActorError, System, acting_as
 from mhsip.audit.models import Action, AuditedModel, AuditLog
 from mhsip.organisations.models import Site, Trust, Ward, WardType
-from mhsip.recording.models import Patient, Stay
+from mhsip.recording.models import (
+    Intervention,
+    Patient,
+    PatientIdentity,
+    StaffIdentity,
+    StaffInvolved,
+    Stay,
+    UseOfForceIncident,
+)
+from mhsip.returns.models import WeeklyReturn
+from mhsip.safety.models import AwolIncident, InpatientDeath, SexualSafetyIncident
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +82,31 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
     session = world.collaborative.learning_sessions.create(
         number=1, date=dt.date(2025, 2, 1), title="Launch"
     )
+    when = dt.datetime(2025, 1, 2, 10, 0, tzinfo=dt.UTC)
+    incident = UseOfForceIncident.objects.create(
+        ward=world.ward, patient=patient, started_at=when, place="communal", reason="10"
+    )
+    intervention = Intervention.objects.create(incident=incident, type_code="07", started_at=when)
+    staff = StaffInvolved.objects.create(incident=incident, job_title="Staff nurse")
+    identity = PatientIdentity.objects.create(
+        patient=patient, name_encrypted=b"x", nhs_number_encrypted=b"y"
+    )
+    staff_identity = StaffIdentity.objects.create(staff=staff, name_encrypted=b"z")
+    sexual = SexualSafetyIncident.objects.create(
+        ward=world.ward,
+        occurred_at=when,
+        category="verbal",
+        affected_role="staff",
+        perpetrator_role="patient",
+        harm="low",
+    )
+    awol = AwolIncident.objects.create(
+        ward=world.ward, patient=patient, kind="absconded", left_at=when, outcome="returned_safe"
+    )
+    death = InpatientDeath.objects.create(
+        ward=world.ward, patient=patient, died_on=dt.date(2025, 1, 3), status="on_ward"
+    )
+    weekly = WeeklyReturn.objects.create(ward=world.ward, week_start=dt.date(2024, 12, 30))
     instances = [
         patient,
         stay,
@@ -81,6 +116,15 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         world.collaborative,
         world.trust,
         world.users["analyst"],
+        incident,
+        intervention,
+        staff,
+        identity,
+        staff_identity,
+        sexual,
+        awol,
+        death,
+        weekly,
     ]
     covered = {type(i)._meta.label_lower for i in instances}
     audited = {m._meta.label_lower for m in mhsip_models() if issubclass(m, AuditedModel)}
@@ -95,7 +139,19 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
     assert AuditLog.objects.get(object_type="recording.stay", action=Action.UPDATE).changes == {
         "discharged_on": [None, "2025-01-09"]
     }
-    for obj in [stay, session, ward, site]:
+    for obj in [
+        stay,
+        session,
+        ward,
+        site,
+        intervention,
+        staff_identity,
+        identity,
+        sexual,
+        awol,
+        death,
+        weekly,
+    ]:
         pk, label = obj.pk, obj._meta.label_lower
         obj.delete()
         assert AuditLog.objects.filter(

@@ -16,7 +16,7 @@ def run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY"}
+        if k not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY", "IDENTITY_KEY"}
     }
     return subprocess.run(
         [sys.executable, "-m", "django", *args, "--settings=mhsip.settings"],
@@ -65,6 +65,7 @@ def test_production_settings_pass_check_deploy():
             "MHSIP_ENV": "production",
             "SECRET_KEY": "k" * 20 + "-Production-Secret-0123456789-xyz!",
             "PSEUDONYM_KEY": "p" * 40,
+            "IDENTITY_KEY": "i" * 40,
             "ALLOWED_HOSTS": "mhsip.example.nhs.uk",
         },
         "check",

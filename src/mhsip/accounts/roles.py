@@ -41,6 +41,19 @@ class Role(models.TextChoices):
         return self is Role.COLLABORATIVE_ADMIN
 
     @property
+    def sees_patient_level(self) -> bool:
+        """May open individual (pseudonymised) records of wards in scope; network members and
+        anonymous visitors see only collaborative aggregates."""
+        return self is not Role.NETWORK_MEMBER
+
+    @property
+    def sees_safety_records(self) -> bool:
+        """May open individual sexual-safety, AWOL and inpatient-death records: the ward's own
+        recording roles, the trust lead and the collaborative admin; analysts see aggregates."""
+        return self in {Role.WARD_STAFF, Role.WARD_QI_LEAD, Role.TRUST_LEAD,
+                        Role.COLLABORATIVE_ADMIN}
+
+    @property
     def sees_identifiers(self) -> bool:
         """May read identifiable patient fields, where the patient's trust switched them on.
 

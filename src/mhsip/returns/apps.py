@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReturnsConfig(AppConfig):
+    name = "mhsip.returns"
+    label = "returns"
+    verbose_name = "Weekly ward returns"
