@@ -50,3 +50,16 @@ def list_wards(request: HttpRequest) -> list[WardOut]:
 @api.get("/wards/{code}", response=WardOut, summary="One ward")
 def get_ward(request: HttpRequest, code: str) -> WardOut:
     return _ward_out(get_ward_or_404(request.auth, code))
+
+
+def _mount_app_routers() -> None:
+    from mhsip.recording.api import router as recording
+    from mhsip.returns.api import router as returns
+    from mhsip.safety.api import router as safety
+
+    api.add_router("/", recording)
+    api.add_router("/", safety)
+    api.add_router("/", returns)
+
+
+_mount_app_routers()

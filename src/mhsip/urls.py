@@ -44,6 +44,9 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("", include(account_patterns)),
     path("", include(organisation_patterns)),
+    path("", include("mhsip.recording.urls")),
+    path("", include("mhsip.safety.urls")),
+    path("", include("mhsip.returns.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -16,7 +16,8 @@ def run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY", "IDENTITY_KEY"}
+        if k
+        not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY", "IDENTITY_KEY"}
     }
     return subprocess.run(
         [sys.executable, "-m", "django", *args, "--settings=mhsip.settings"],

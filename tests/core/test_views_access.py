@@ -1,14 +1,25 @@
 """Every page, every role: who may open it, and that an outsider gets 404 for another ward.
 
-ACCESS lists every named route. ``test_every_route_has_an_access_rule`` fails when a new route
-is added without saying who may see it, so no view goes without an outsider test.
+Each app's tests keep a ``tests/<app>/access.py`` with an ``ACCESS`` table in the format below;
+this module merges them. ``test_every_route_has_an_access_rule`` fails when a route is added
+without saying who may see it, so no view goes without an outsider test.
+
+Format: route name -> (kwargs, roles answered 200, status for every other role or None, public).
+``kwargs`` may be a function of the ``world`` fixture (run as a system actor) returning kwargs,
+for routes that need an object (an incident, a return) to exist first.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+
+import tests
+from mhsip.audit.actor import System, acting_as
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +35,7 @@ ALL = [
 WARD_ROLES = ["ward_staff", "ward_qi_lead", "trust_lead", "collaborative_admin", "analyst"]
 
 # route name -> (kwargs, roles answered 200, status for everyone else, public?)
-ACCESS = {
+CORE_ACCESS = {
     "core:home": ({}, ALL, None, True),
     "core:accessibility": ({}, ALL, None, True),
     "core:privacy": ({}, ALL, None, True),
@@ -38,6 +49,29 @@ ACCESS = {
     "organisations:collaborative-current": ({}, [], 302, False),
     "organisations:collaborative-detail": ({"slug": "rrp"}, ALL, None, False),
 }
+
+
+def merged_access():
+    access = dict(CORE_ACCESS)
+    for module in pkgutil.iter_modules(tests.__path__):
+        try:
+            extra = importlib.import_module(f"tests.{module.name}.access")
+        except ModuleNotFoundError:
+            continue
+        overlap = set(access) & set(extra.ACCESS)
+        assert not overlap, f"routes listed twice: {overlap}"
+        access.update(extra.ACCESS)
+    return access
+
+
+ACCESS = merged_access()
+
+
+def resolve_kwargs(world, kwargs):
+    if callable(kwargs):
+        with acting_as(System("test:access")):
+            return kwargs(world)
+    return kwargs
 
 
 def named_routes():
@@ -62,7 +96,7 @@ def test_every_route_has_an_access_rule():
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_each_role_gets_what_it_may_and_no_more(world, name):
     kwargs, allowed, others, _public = ACCESS[name]
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=resolve_kwargs(world, kwargs))
     for role in ALL:
         response = world.client_for(role).get(url)
         if role in allowed:
@@ -74,7 +108,7 @@ def test_each_role_gets_what_it_may_and_no_more(world, name):
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_anonymous_visitors_see_only_public_pages(world, name):
     kwargs, _allowed, _others, public = ACCESS[name]
-    response = Client().get(reverse(name, kwargs=kwargs))
+    response = Client().get(reverse(name, kwargs=resolve_kwargs(world, kwargs)))
     if public:
         assert response.status_code == 200
     else:

@@ -1,0 +1,5 @@
+"""The returns app's API routes (django-ninja Router), mounted by mhsip.api."""
+
+from ninja import Router
+
+router = Router(tags=["returns"])
