@@ -17,7 +17,15 @@ def run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"MHSIP_ENV", "SECRET_KEY", "DATABASE_URL", "DEBUG", "PSEUDONYM_KEY", "IDENTITY_KEY"}
+        not in {
+            "MHSIP_ENV",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "DEBUG",
+            "PSEUDONYM_KEY",
+            "IDENTITY_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [sys.executable, "-m", "django", *args, "--settings=mhsip.settings"],

@@ -120,6 +120,8 @@ class WardCensus(models.Model):
 
     class Meta:
         ordering = ["ward", "date"]
+        verbose_name = "ward census day"
+        verbose_name_plural = "ward census days"
         constraints = [
             models.UniqueConstraint(fields=["ward", "date"], name="unique_census_per_ward_day")
         ]

@@ -510,4 +510,12 @@ class Migration(migrations.Migration):
                 name="intervention_end_not_before_start",
             ),
         ),
+        migrations.AlterModelOptions(
+            name="wardcensus",
+            options={
+                "ordering": ["ward", "date"],
+                "verbose_name": "ward census day",
+                "verbose_name_plural": "ward census days",
+            },
+        ),
     ]
