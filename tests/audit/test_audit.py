@@ -20,6 +20,7 @@ from mhsip.recording.models import (
     Stay,
     UseOfForceIncident,
 )
+from mhsip.measures.models import Annotation, FixedBaseline, Measure, Rebase
 from mhsip.returns.models import WeeklyReturn
 from mhsip.safety.models import AwolIncident, InpatientDeath, SexualSafetyIncident
 
@@ -46,7 +47,7 @@ def test_a_write_with_no_actor_is_refused_and_nothing_is_stored(db):
     with pytest.raises(NoActorError):
         Trust(ods_code="ABC", name="Nobody's Trust").save()
     assert not Trust.objects.exists()
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.filter(object_type="organisations.trust").exists()
 
 
 def test_create_update_and_delete_each_leave_a_row_with_the_changes(db):
@@ -107,6 +108,20 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         ward=world.ward, patient=patient, died_on=dt.date(2025, 1, 3), status="on_ward"
     )
     weekly = WeeklyReturn.objects.create(ward=world.ward, week_start=dt.date(2024, 12, 30))
+    measure = Measure.objects.create(
+        slug="test-measure",
+        name="Test",
+        description="d",
+        source="incidents",
+        denominator="bed_days",
+    )
+    annotation = Annotation.objects.create(
+        ward=world.ward, date=dt.date(2025, 1, 6), label="Safewards", kind="change"
+    )
+    rebase = Rebase.objects.create(
+        ward=world.ward, measure=measure, starts_on=dt.date(2025, 2, 3), reason="r"
+    )
+    fixed = FixedBaseline.objects.create(ward=world.ward, measure=measure, points=20)
     instances = [
         patient,
         stay,
@@ -125,10 +140,15 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         awol,
         death,
         weekly,
+        measure,
+        annotation,
+        rebase,
+        fixed,
     ]
     covered = {type(i)._meta.label_lower for i in instances}
     audited = {m._meta.label_lower for m in mhsip_models() if issubclass(m, AuditedModel)}
-    assert audited <= covered | {"organisations.trust"}, audited - covered
+    not_yet_landed = {m for m in audited if m.startswith("imports.")}  # covered in tests/imports
+    assert audited - not_yet_landed <= covered, audited - covered
     for obj in instances:
         label = obj._meta.label_lower
         assert AuditLog.objects.filter(
@@ -151,6 +171,9 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         awol,
         death,
         weekly,
+        annotation,
+        rebase,
+        fixed,
     ]:
         pk, label = obj.pk, obj._meta.label_lower
         obj.delete()
