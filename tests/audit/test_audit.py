@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from mhsip.audit.actor import NoActorError, System, acting_as
 from mhsip.audit.models import Action, AuditedModel, AuditLog
+from mhsip.measures.models import Annotation, FixedBaseline, Measure, Rebase
 from mhsip.organisations.models import Site, Trust, Ward, WardType
 from mhsip.recording.models import (
     Intervention,
@@ -20,7 +21,6 @@ from mhsip.recording.models import (
     Stay,
     UseOfForceIncident,
 )
-from mhsip.measures.models import Annotation, FixedBaseline, Measure, Rebase
 from mhsip.returns.models import WeeklyReturn
 from mhsip.safety.models import AwolIncident, InpatientDeath, SexualSafetyIncident
 

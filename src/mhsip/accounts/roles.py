@@ -50,8 +50,12 @@ class Role(models.TextChoices):
     def sees_safety_records(self) -> bool:
         """May open individual sexual-safety, AWOL and inpatient-death records: the ward's own
         recording roles, the trust lead and the collaborative admin; analysts see aggregates."""
-        return self in {Role.WARD_STAFF, Role.WARD_QI_LEAD, Role.TRUST_LEAD,
-                        Role.COLLABORATIVE_ADMIN}
+        return self in {
+            Role.WARD_STAFF,
+            Role.WARD_QI_LEAD,
+            Role.TRUST_LEAD,
+            Role.COLLABORATIVE_ADMIN,
+        }
 
     @property
     def sees_identifiers(self) -> bool:

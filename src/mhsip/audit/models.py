@@ -90,9 +90,14 @@ class AuditedModel(models.Model):
         return instance
 
     def audit_values(self) -> dict[str, Any]:
+        # Deferred fields (``.only()``, as Django's delete collector uses) are left out:
+        # reading one would reload the row through from_db and recurse.
+        deferred = self.get_deferred_fields()
         values = {}
         for field in self._meta.concrete_fields:
             if field.attname in self.audit_ignore or field.name in self.audit_ignore:
+                continue
+            if field.attname in deferred:
                 continue
             values[field.attname] = getattr(self, field.attname, None)
         return values

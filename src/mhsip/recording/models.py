@@ -186,6 +186,9 @@ class UseOfForceIncident(AuditedModel):
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.NOT_KNOWN
     )
     review_with_staff_on = models.DateField(null=True, blank=True)
+    review_with_staff_not_held_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why a review with the staff involved was not held"
+    )
     negligible_force = models.BooleanField(
         default=False, help_text="Force judged negligible under the statutory guidance"
     )

@@ -59,6 +59,13 @@ class WeeklyReturn(AuditedModel):
     awol_count = models.PositiveIntegerField(null=True, blank=True)
     self_harm_count = models.PositiveIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    figures_unavailable = models.BooleanField(
+        default=False,
+        help_text="Submitted knowing some figures are missing (never read an empty box as zero)",
+    )
+    unavailable_note = models.TextField(
+        blank=True, help_text="Which figures are not available this week, and why"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
