@@ -38,12 +38,15 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mhsip.demo.parameters import DemoParameters, Timeline, WardSpec
 from mhsip.recording.pseudonyms import patient_key
+
+if TYPE_CHECKING:
+    from mhsip.demo.events import DemoEvents
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -121,7 +124,9 @@ class StayRecord:
 @dataclass(frozen=True)
 class DemoData:
     """Everything generated for one seed, plus the ``truth`` (true parameters and realised
-    values: arrival rates, diversions, occupancy per ward)."""
+    values: arrival rates, diversions, occupancy per ward; restrictive-intervention rates,
+    reductions and ethnicity multipliers; missing weekly returns). ``events`` holds the PDSA
+    cycles, incidents and weekly returns (:mod:`mhsip.demo.events`)."""
 
     seed: int
     params: DemoParameters
@@ -134,6 +139,7 @@ class DemoData:
     patients: tuple[PatientRecord, ...]
     stays: tuple[StayRecord, ...]
     truth: Mapping[str, Any]
+    events: DemoEvents | None = None
 
     def midnight_counts(self, ward_code: str) -> np.ndarray:
         """Patients on ``ward_code`` at each midnight of the timeline (KH03, domain §9)."""
@@ -447,7 +453,37 @@ def generate_demo(
             f: params.ri_reference_rate(f) for f in params.ri_rate_per_1000_obd
         },
     }
-    return dataclasses.replace(data, truth=MappingProxyType(truth))
+    events, event_truth = _generate_events(dataclasses.replace(data, truth=truth))
+    truth.update(event_truth)
+    return dataclasses.replace(data, truth=MappingProxyType(truth), events=events)
+
+
+def _generate_events(data: DemoData) -> tuple[DemoEvents, dict[str, Any]]:
+    """PDSA cycles, restrictive interventions, other safety events and weekly returns
+    (:mod:`mhsip.demo.events`, :mod:`~mhsip.demo.safety_events`, :mod:`~mhsip.demo.returns`),
+    each from its own random streams."""
+    from mhsip.demo.events import (
+        DemoEvents,
+        generate_restrictive_interventions,
+        plan_change_ideas,
+        ward_stays,
+    )
+    from mhsip.demo.returns import generate_weekly_returns
+    from mhsip.demo.safety_events import generate_safety_events
+
+    cycles = plan_change_ideas(data.seed, data.params, data.timeline)
+    incidents, truth = generate_restrictive_interventions(data, cycles)
+    sexual, awol, deaths, safety_truth = generate_safety_events(data, ward_stays(data))
+    returns, returns_truth = generate_weekly_returns(data)
+    events = DemoEvents(
+        pdsa_cycles=cycles,
+        incidents=incidents,
+        sexual_safety=sexual,
+        awol=awol,
+        deaths=deaths,
+        weekly_returns=returns,
+    )
+    return events, {**truth, **safety_truth, **returns_truth}
 
 
 def weekly_bed_days(data: DemoData, ward_code: str) -> list[int]:

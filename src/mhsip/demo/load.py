@@ -14,13 +14,15 @@ bulk system write). :meth:`DemoContext.bulk_create` does both.
 
 Extension hooks
 ---------------
-Later generators (restrictive-intervention incidents, PDSA cycles, sexual-safety and AWOL
-events, missing weekly returns, the network) add themselves without editing this module:
+Later generators (the network, PDSA cycles once an app holds them) add themselves without
+editing this module:
 
 ``DEMO_STEPS``
     A list of functions ``step(ctx: DemoContext) -> None`` run in order inside the load
     transaction. The core steps are :func:`load_organisations`, :func:`load_patients_and_stays`
-    and :func:`load_census`. A later app registers its step from ``AppConfig.ready()``::
+    and :func:`load_census`, then the event steps of :mod:`mhsip.demo.load_events`
+    (use-of-force incidents, sexual-safety and AWOL incidents, deaths, weekly returns). A later
+    app registers its step from ``AppConfig.ready()``::
 
         from mhsip.demo.load import DemoContext, register_step
 
@@ -41,7 +43,9 @@ events, missing weekly returns, the network) add themselves without editing this
     Functions ``hook() -> None`` run (last registered first) by :func:`delete_demo` before the
     core demo rows go, to delete a later app's rows that hang off demo wards, patients or stays
     with ``PROTECT`` foreign keys. Register with :func:`register_reset_step`. A reset blocked by
-    a protected row raises :class:`DemoDataError` naming it.
+    a protected row raises :class:`DemoDataError` naming it. The event models of
+    :data:`mhsip.demo.load_events.EVENT_MODELS` are deleted by :func:`delete_demo` itself
+    (:func:`~mhsip.demo.load_events.event_rows`).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from mhsip.audit.actor import System, acting_as
 from mhsip.audit.log import record_bulk
 from mhsip.audit.models import Action
 from mhsip.demo.generate import DemoData, generate_demo, rng_for
+from mhsip.demo.load_events import EVENT_STEPS, event_rows
 from mhsip.demo.parameters import DemoParameters
 from mhsip.organisations.models import Collaborative, LearningSession, Site, Trust, Ward
 from mhsip.recording.census import rebuild_census
@@ -141,9 +146,9 @@ class DemoSummary:
         ]
         core = {"trusts", "sites", "wards", "learning_sessions", "patients", "stays"}
         core |= {"census_rows", "bed_days"}
-        extra = {k: v for k, v in self.counts.items() if k not in core}
-        if extra:
-            out.append("  " + "; ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in extra.items()))
+        extra = [f"{k.replace('_', ' ')}: {v:,}" for k, v in self.counts.items() if k not in core]
+        for i in range(0, len(extra), 3):
+            out.append("  " + "; ".join(extra[i : i + 3]))
         if self.deleted:
             out.append(f"  Replaced earlier demo data ({sum(self.deleted.values()):,} rows).")
         return out
@@ -266,7 +271,12 @@ def load_census(ctx: DemoContext) -> None:
 
 
 #: The load steps, run in order inside the load transaction (see the module docstring).
-DEMO_STEPS: list[DemoStep] = [load_organisations, load_patients_and_stays, load_census]
+DEMO_STEPS: list[DemoStep] = [
+    load_organisations,
+    load_patients_and_stays,
+    load_census,
+    *EVENT_STEPS,
+]
 #: Hooks deleting later apps' demo rows before a reset (see the module docstring).
 DEMO_RESET_STEPS: list[ResetStep] = []
 
@@ -328,6 +338,9 @@ def delete_demo(*, reason: str = "demo reset") -> dict[str, int]:
             )
         wards = Ward.objects.filter(site__trust__in=trusts)
         patients = Patient.objects.filter(trust__in=trusts)
+        # incidents (their staff and interventions first), safety events, weekly returns
+        for rows in event_rows(wards, patients):
+            _delete(rows, deleted, reason)
         _delete(WardCensus.objects.filter(ward__in=wards), deleted, reason)
         stays = Stay.objects.filter(models.Q(ward__in=wards) | models.Q(patient__in=patients))
         _delete(stays, deleted, reason)

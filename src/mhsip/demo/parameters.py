@@ -5,10 +5,10 @@ The generative model and its figures are specified in ``/work/shared/brief/synth
 interventions, §3 the NCCMH collaborative's 15% result, §5 ethnic categories, §6 CQC 2018 sexual
 safety, §7 NCISH in-patient suicide, §9 occupied bed days). :class:`DemoParameters` is frozen and
 seed-independent: the seed changes patients and events, never the organisations or the
-timeline. Parameters for restrictive interventions, PDSA cycles, other safety events, missing
-returns and the network are included although only organisations, patients, stays and the census
-are loaded so far, so that later generators read their figures from here and the tests can
-compare estimates with the truth.
+timeline. Restrictive interventions and PDSA cycles (:mod:`mhsip.demo.events`), sexual-safety,
+AWOL and death records (:mod:`mhsip.demo.safety_events`) and weekly returns
+(:mod:`mhsip.demo.returns`) read their figures from here; the network's figures wait for the
+network generator. The tests compare estimates with the truth exported from these values.
 
 This module never imports Django: ward types and ethnicity codes are the string values of
 :class:`mhsip.organisations.models.WardType` and the NHS Data Dictionary ETHNIC CATEGORY codes
@@ -371,6 +371,13 @@ class DemoParameters:
     )
     #: Patient frailty ~ gamma(shape, scale=1/shape), mean 1: a few patients have most events.
     ri_frailty_shape: float = 0.3
+    #: Frailty relative to the mean frailty of the patients on the ward that day (True), so it
+    #: decides which patients get the ward's incidents but a single very frail long-stay
+    #: patient cannot set a small ward's rate for months; False: independent patients. With
+    #: independent patients the average per-ward reduction (baseline vs the last 26 weeks)
+    #: varies by about +-12 points from seed to seed, with relative frailty by about +-8
+    #: (the Poisson noise of the low-rate wards), see ``mhsip.demo.events``.
+    ri_frailty_relative_to_ward: bool = True
     #: Primary type of each incident (brief: restraint ~60%, RT ~20%, seclusion ~15%, rare rest).
     ri_type_share: Mapping[str, float] = _mapping(
         {"physical": 0.60, "rapid_tranquillisation": 0.20, "seclusion": 0.15,
@@ -406,6 +413,65 @@ class DemoParameters:
     ri_review_with_patient_debrief: float = 0.75
     ri_review_with_staff: float = 0.70
 
+    # --- Restrictive-incident detail (plausible values; no national figure to calibrate to) ---
+    #: The second type of an incident that has two, given its primary type: restraint to give
+    #: an injection or to take a patient to seclusion, and so on.
+    ri_second_type_share: Mapping[str, Mapping[str, float]] = _mapping(
+        {
+            "physical": {"rapid_tranquillisation": 0.70, "seclusion": 0.30},
+            "rapid_tranquillisation": {"physical": 1.0},
+            "seclusion": {"physical": 0.70, "rapid_tranquillisation": 0.30},
+            "segregation": {"physical": 1.0},
+            "mechanical": {"physical": 1.0},
+        }
+    )
+    #: Minutes to give a rapid-tranquillisation injection (log-normal median, sigma).
+    ri_rapid_tranquillisation_minutes: tuple[float, float] = (3.0, 0.4)
+    #: Share of each type that was part of the patient's care plan (s.6(5)(d)); a further
+    #: ``ri_in_care_plan_not_known`` is "not known".
+    ri_in_care_plan_share: Mapping[str, float] = _mapping(
+        {"physical": 0.20, "rapid_tranquillisation": 0.55, "seclusion": 0.10,
+         "segregation": 0.90, "mechanical": 0.50}
+    )  # fmt: skip
+    ri_in_care_plan_not_known: float = 0.04
+    ri_injury_other_prob: float = 0.005
+    #: Share of patient injuries recorded as serious (s.6(5)(n)).
+    ri_serious_injury_share: float = 0.10
+    #: Where force began (s.6(5)(b)) for physical and mechanical restraint; seclusion starts in
+    #: the seclusion room, segregation in the extra care area.
+    ri_place_share: Mapping[str, float] = _mapping(
+        {"communal": 0.34, "bedroom": 0.20, "corridor": 0.18, "clinic": 0.08,
+         "extra_care": 0.08, "bathroom": 0.04, "garden": 0.04, "off_ward": 0.02, "other": 0.02}
+    )  # fmt: skip
+    ri_rapid_tranquillisation_place_share: Mapping[str, float] = _mapping(
+        {"clinic": 0.40, "bedroom": 0.40, "communal": 0.15, "extra_care": 0.05}
+    )
+    #: Efforts to avoid force (s.6(5)(o)): each code's weight when one to three are drawn;
+    #: ``ri_no_de_escalation_prob`` of incidents record "none possible (immediate risk)".
+    ri_de_escalation_weight: Mapping[str, float] = _mapping(
+        {"verbal": 0.30, "space": 0.15, "distraction": 0.10, "stimulation": 0.08,
+         "oral_prn": 0.12, "staff_change": 0.07, "negotiation": 0.08, "safety_plan": 0.05,
+         "sensory": 0.03, "carer": 0.02}
+    )  # fmt: skip
+    ri_no_de_escalation_prob: float = 0.06
+    #: Anyone other than unit staff involved (s.6(5)(i)).
+    ri_non_staff_share: Mapping[str, float] = _mapping(
+        {"none": 0.965, "police": 0.015, "other": 0.02}
+    )
+    #: Whether the people named in the care plan were notified (s.6(5)(p)).
+    ri_care_plan_notification_share: Mapping[str, float] = _mapping(
+        {"yes": 0.85, "no": 0.05, "not_applicable": 0.10}
+    )
+    ri_review_not_held_reason_share: Mapping[str, float] = _mapping(
+        {"declined": 0.40, "unwell": 0.25, "not_offered": 0.20, "discharged": 0.10,
+         "other": 0.05}
+    )  # fmt: skip
+    #: Hour of day an incident begins (weights for 00:00 to 23:00): fewest at night, most in
+    #: the afternoon and evening.
+    ri_hour_weight: tuple[float, ...] = (
+        2, 1.5, 1, 1, 1, 1, 1.5, 2.5, 4, 5, 6, 6, 6, 6, 6.5, 7, 7, 7, 7, 6.5, 6, 5, 4, 3
+    )  # fmt: skip
+
     # --- Change ideas and their effect (brief: "Change ideas and their effect") ---------------
     #: The calibration target the wards' ``ri_reduction`` values average to.
     collaborative_target_reduction: float = 0.15
@@ -418,6 +484,14 @@ class DemoParameters:
     #: (name, catalogue, is a debrief idea): Safewards, Six Core Strategies, No Force First,
     #: local ideas (domain §4).
     change_ideas: tuple[tuple[str, str, bool], ...] = _CHANGE_IDEAS
+    #: PDSA cycles start in the action period after one of the first ``pdsa_start_sessions``
+    #: learning sessions, 1 to ``pdsa_start_jitter_weeks`` weeks after it, so every adopted
+    #: idea has its full effect before the last 26 weeks.
+    pdsa_start_sessions: int = 4
+    pdsa_start_jitter_weeks: int = 7
+    pdsa_length_weeks: tuple[int, int] = (4, 10)
+    #: At least this many wards adopt a debrief idea (post-incident review rises on them).
+    debrief_min_wards: int = 2
 
     # --- Other safety events (brief: "Other safety events") -----------------------------------
     sexual_safety_rate_per_1000_obd: float = 0.6
@@ -431,7 +505,30 @@ class DemoParameters:
     sexual_safety_harm_share: Mapping[str, float] = _mapping(
         {"none": 0.70, "low": 0.27, "moderate": 0.025, "severe": 0.005}
     )
+    #: Chance the police are informed, by category, and a safeguarding referral is made, by
+    #: the affected person's role.
+    sexual_safety_police_prob: Mapping[str, float] = _mapping(
+        {"alleged_rape": 0.90, "alleged_sexual_assault": 0.50, "nudity_exposure": 0.03,
+         "verbal_sexual_abuse": 0.03, "other": 0.05}
+    )  # fmt: skip
+    sexual_safety_safeguarding_prob: Mapping[str, float] = _mapping(
+        {"patient": 0.85, "staff": 0.10}
+    )
     awol_rate_per_1000_obd: float = 1.5
+    #: AWOL: kind, outcome, hours absent (log-normal median, sigma); detained patients are
+    #: ``awol_detained_weight`` times as likely to be the one who goes absent.
+    awol_kind_share: Mapping[str, float] = _mapping(
+        {"absconded": 0.45, "failed_return": 0.45, "escorted": 0.10}
+    )
+    awol_outcome_share: Mapping[str, float] = _mapping(
+        {"returned_safe": 0.68, "returned_police": 0.27, "self_harm": 0.03, "harm_others": 0.02}
+    )
+    awol_absence_hours: tuple[float, float] = (8.0, 1.2)
+    awol_detained_weight: float = 4.0
+    awol_police_informed: Mapping[str, float] = _mapping({"detained": 0.85, "informal": 0.30})
+    death_observation_share: Mapping[str, float] = _mapping(
+        {"general": 0.50, "intermittent": 0.35, "eyesight": 0.10, "arms_length": 0.05}
+    )
     leave_episodes_per_patient_week: float = 1.5
     suicide_per_ward_year: float = 0.1
     #: NCISH in-patient suicide by status (domain §7): on the ward 32, agreed leave 52, AWOL 16.
@@ -440,6 +537,16 @@ class DemoParameters:
     )
     #: Weekly returns missing (not zero) and shown as missing.
     missing_weekly_return_share: float = 0.02
+    #: A missing week is a draft with the bed days left empty this often; otherwise no return.
+    missing_weekly_return_draft_share: float = 0.5
+    #: Submitted returns arrive a day or two after the week; this share arrive late (after the
+    #: Wednesday due date, ``mhsip.returns.schedule``), 4 to 10 days after the week.
+    weekly_return_late_share: float = 0.03
+    #: The last week (ending "today"): share of wards that have submitted, and that have saved
+    #: a draft; the rest have nothing yet. The week before: share submitted (the rest late).
+    weekly_return_last_week_submitted: float = 0.3
+    weekly_return_last_week_draft: float = 0.2
+    weekly_return_previous_week_submitted: float = 0.8
 
     # --- Network (brief: "Network") -----------------------------------------------------------
     network_members: int = 120
@@ -566,6 +673,21 @@ class DemoParameters:
             "network_category_share": self.network_category_share,
         }
         shares.update(
+            {
+                "ri_place_share": self.ri_place_share,
+                "ri_rapid_tranquillisation_place_share": self.ri_rapid_tranquillisation_place_share,
+                "ri_non_staff_share": self.ri_non_staff_share,
+                "ri_care_plan_notification_share": self.ri_care_plan_notification_share,
+                "ri_review_not_held_reason_share": self.ri_review_not_held_reason_share,
+                "awol_kind_share": self.awol_kind_share,
+                "awol_outcome_share": self.awol_outcome_share,
+                "death_observation_share": self.death_observation_share,
+            }
+        )
+        shares.update(
+            {f"ri_second_type_share[{t}]": s for t, s in self.ri_second_type_share.items()}
+        )
+        shares.update(
             {f"ethnicity_code_share[{g}]": s for g, s in self.ethnicity_code_share.items()}
         )
         shares.update(
@@ -596,6 +718,19 @@ class DemoParameters:
                 {*self.ri_physical_position_share, *self.ri_type_code.values()}
             ):
                 problems.append(f"{w.name} zero_practice {w.zero_practice!r} is not a type code")
+        if set(self.ri_second_type_share) != set(self.ri_type_share) or not all(
+            set(s) <= set(self.ri_type_share) for s in self.ri_second_type_share.values()
+        ):
+            problems.append("ri_second_type_share must name the types of ri_type_share")
+        if len(self.ri_hour_weight) != 24:
+            problems.append("ri_hour_weight needs one weight per hour (24)")
+        last_start = (self.pdsa_start_sessions - 1) * self.learning_session_interval_weeks + (
+            self.pdsa_start_jitter_weeks + self.change_idea_ramp_weeks
+        )
+        if last_start > self.collaborative_weeks - 26:
+            problems.append(
+                "PDSA cycles must reach full effect before the collaborative's last 26 weeks"
+            )
         if len(self.learning_session_titles) < self.learning_sessions:
             problems.append("each learning session needs a title")
         if not 0 < self.target_occupancy < 1:
