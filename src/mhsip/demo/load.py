@@ -62,6 +62,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import ProtectedError, Sum
 
+from mhsip.accounts.management.commands.demousers import DEMO_USERNAMES
 from mhsip.audit.actor import System, acting_as
 from mhsip.audit.log import record_bulk
 from mhsip.audit.models import Action
@@ -329,6 +330,10 @@ def delete_demo(*, reason: str = "demo reset") -> dict[str, int]:
         for hook in reversed(DEMO_RESET_STEPS):
             hook()
         trusts = Trust.objects.filter(is_demo=True)
+        # The published demo sign-ins are demo data too: deleted here, re-created by
+        # ``mhsip demousers`` (which ``mhsip demo --reset`` runs when they existed).
+        for account in get_user_model()._default_manager.filter(username__in=DEMO_USERNAMES):
+            account.delete(audit_reason=reason)
         users = get_user_model()._default_manager.filter(trust__in=trusts)
         if users.exists():
             names = ", ".join(sorted(u.get_username() for u in users[:5]))

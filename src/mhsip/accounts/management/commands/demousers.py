@@ -17,6 +17,14 @@ from mhsip.audit.actor import System, acting_as
 from mhsip.organisations.models import Trust, Ward
 
 DEMO_PASSWORD = "demo-mhsip-2026"
+DEMO_USERNAMES = (
+    "ward.staff",
+    "ward.qilead",
+    "trust.lead",
+    "collab.admin",
+    "analyst",
+    "network.member",
+)
 
 
 def demo_user_specs() -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mhsip.demo.load import DemoDataError, load_demo
@@ -30,9 +31,19 @@ class Command(BaseCommand):
         seed: int = options["seed"]
         if seed < 0:
             raise CommandError("--seed must be a non-negative integer")
+        from django.contrib.auth import get_user_model
+
+        from mhsip.accounts.management.commands.demousers import DEMO_USERNAMES
+
+        had_sign_ins = (
+            get_user_model()._default_manager.filter(username__in=DEMO_USERNAMES).exists()
+        )
         try:
             summary = load_demo(seed, reset=options["reset"])
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         for line in summary.lines():
             self.stdout.write(line)
+        if had_sign_ins:
+            call_command("demousers", quiet=True)
+            self.stdout.write("Demo sign-ins re-created for the reloaded wards.")
