@@ -2,6 +2,7 @@
 
 Chart choice (issue 5): the measure's default chart (u for rates), or one the user selects;
 a run chart when a ward has fewer than 13 points (the Making Data Count minimum for limits).
+Every chart with limits uses the Making Data Count rules (``rules="mdc"``, docs/spc.md).
 Only *approved* rebases split a ward's series into periods; a fixed baseline fixes the centre
 and limits on its first points (``fix_after``).
 """
@@ -106,6 +107,7 @@ def analyse_table(
             rebase_at={w: [np.datetime64(d, "D") for d in rebases.get(w, [])] for w in wards},
             fix_after=fix_after,
             multiplier=measure.multiplier if ward_chart in DENOMINATOR_CHARTS else 1.0,
+            rules="mdc",  # one answer everywhere: the Making Data Count rules on u charts too
         )
         for ward_id in wards:
             r = rows_of[ward_id]

@@ -68,6 +68,9 @@ class Settings:
     screen_outliers: bool
     shift_length: int
     trend_length: int
+    rules: str = "chart"
+    """``"chart"``: each package's own rules (MDC for xmr, the 3-sigma signal for qicharts2
+    charts); ``"mdc"``: the four Making Data Count rules on every chart with limits."""
 
 
 Table = dict[str, AnyArray]
@@ -99,6 +102,9 @@ class _Computed:
     run_total: IntArray
 
 
+RULE_SETS = ("chart", "mdc")
+
+
 def compute(data: Subgroups, layout: Layout, target: FloatArray, settings: Settings) -> Tables:
     """Compute centre lines, limits, rules, point types and icons for every series.
 
@@ -128,6 +134,15 @@ def compute(data: Subgroups, layout: Layout, target: FloatArray, settings: Setti
     period_number = np.arange(layout.n_periods, dtype=np.int64) - first_period[period_series]
     series_start = segment_starts(layout.series)
     series_last = np.append(series_start, layout.series.size)[1:] - 1
+    # Icons read the last point WITH a value: a missing latest period says nothing about the
+    # process (NHSRplotthedots would refuse the missing value; qicharts2 has no icons).
+    icon_point = series_last
+    observed = np.flatnonzero(~missing)
+    if observed.size:
+        before = np.searchsorted(observed, series_last, side="right") - 1
+        last_seen = np.where(before >= 0, observed[np.maximum(before, 0)], series_last)
+        same_series = layout.series[last_seen] == layout.series[series_last]
+        icon_point = np.where(same_series, last_seen, series_last)
     short_period = period_length < SHORT_PERIOD
 
     points: Table = {
@@ -180,7 +195,7 @@ def compute(data: Subgroups, layout: Layout, target: FloatArray, settings: Setti
         "start": series_start,
         "length": series_last - series_start + 1,
         "target": target,
-        "variation_icon": variation_icons(point_type[series_last], settings.improvement),
+        "variation_icon": variation_icons(point_type[icon_point], settings.improvement),
         "assurance_icon": assurance_icons(
             target, c.lower[series_last], c.upper[series_last], settings.improvement
         ),
@@ -248,6 +263,33 @@ def _qic(data: Subgroups, layout: Layout, settings: Settings) -> _Computed:
     y = scaled(lines.y, limit=False)
     upper = scaled(lines.upper)
     lower = scaled(lines.lower)
+    if settings.rules == "mdc" and settings.chart not in {"run", "mr"}:
+        centre = scaled(lines.centre, limit=False)
+        near_lower, near_upper = scaled(lines.lower_2sigma), scaled(lines.upper_2sigma)
+        rules = xmr_rules(
+            y,
+            centre,
+            lower,
+            upper,
+            near_lower,
+            near_upper,
+            layout.period,
+            trend_length=settings.trend_length,
+            shift_length=settings.shift_length,
+        )
+        return _Computed(
+            y=y,
+            centre=centre,
+            lower=lower,
+            upper=upper,
+            lower_2sigma=near_lower,
+            upper_2sigma=near_upper,
+            runs=runs,
+            rule=rules.rule,
+            side=rules.side,
+            run_position=rules.run_position,
+            run_total=rules.run_total,
+        )
     with np.errstate(invalid="ignore"):
         above = y > upper
         below = y < lower

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
-from ._engine import CHART_NAMES, Settings
+from ._engine import CHART_NAMES, RULE_SETS, Settings
 from ._labels import IMPROVEMENTS
 from ._qic import NEEDS_DENOMINATOR
 
@@ -20,6 +20,7 @@ def settings(
     trend_length: int,
     fix_after: int | None,
     has_denominator: bool,
+    rules: str = "chart",
 ) -> Settings:
     """Check the options and bundle them; raise ``ValueError`` naming the bad one."""
     if chart not in CHART_NAMES:
@@ -35,6 +36,8 @@ def settings(
     for name, value in (("shift_length", shift_length), ("trend_length", trend_length)):
         if not isinstance(value, Integral) or value < 2:
             raise ValueError(f"{name} must be an integer >= 2; got {value!r}")
+    if rules not in RULE_SETS:
+        raise ValueError(f"rules must be one of {', '.join(RULE_SETS)}; got {rules!r}")
     if fix_after is not None and (not isinstance(fix_after, Integral) or fix_after < 1):
         raise ValueError(f"fix_after must be a positive integer or None; got {fix_after!r}")
     return Settings(
@@ -44,6 +47,7 @@ def settings(
         screen_outliers=bool(screen_outliers),
         shift_length=int(shift_length),
         trend_length=int(trend_length),
+        rules=rules,
     )
 
 

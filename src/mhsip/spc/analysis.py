@@ -28,6 +28,7 @@ def analyse(
     screen_outliers: bool = True,
     shift_length: int = 7,
     trend_length: int = 7,
+    rules: str = "chart",
 ) -> SPCResult:
     """Analyse one series with an SPC chart.
 
@@ -71,6 +72,12 @@ def analyse(
     shift_length, trend_length
         Points in a row needed for the XmR shift and trend rules (7 and 7 as in Making Data
         Count).
+    rules
+        ``"chart"`` (default): each package's own rules, exactly as the R packages (the four
+        Making Data Count rules on XmR; the 3-sigma signal on qicharts2 charts, with the
+        Anhøj runs analysis per period). ``"mdc"``: the four Making Data Count rules (outside a
+        limit, trend, 2 of 3 beyond the 2-sigma lines, shift) on every chart with limits, so
+        a u chart of a rate flags a sustained shift point by point as an XmR chart would.
 
     Returns
     -------
@@ -108,6 +115,7 @@ def analyse(
         screen_outliers=screen_outliers,
         shift_length=shift_length,
         trend_length=trend_length,
+        rules=rules,
         fix_after=fix_after,
         has_denominator=n is not None,
     )

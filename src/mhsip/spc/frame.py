@@ -34,6 +34,7 @@ def analyse_frame(
     screen_outliers: bool = True,
     shift_length: int = 7,
     trend_length: int = 7,
+    rules: str = "chart",
 ) -> SPCFrame:
     """Analyse every series of a long table at once.
 
@@ -54,7 +55,7 @@ def analyse_frame(
     date
         Column ordering the points of a series (dates or numbers). Without it, rows keep
         their order within each series.
-    chart, improvement, fix_after, multiplier, screen_outliers, shift_length, trend_length
+    chart, improvement, fix_after, multiplier, screen_outliers, shift_length, trend_length, rules
         As :func:`mhsip.spc.analyse`.
     target
         One target for every series, or a mapping from series key (the ``by`` value, a tuple
@@ -95,6 +96,7 @@ def analyse_frame(
         screen_outliers=screen_outliers,
         shift_length=shift_length,
         trend_length=trend_length,
+        rules=rules,
         fix_after=fix_after,
         has_denominator=denominator is not None,
     )
