@@ -53,6 +53,9 @@ def get_ward(request: HttpRequest, code: str) -> WardOut:
 
 
 def _mount_app_routers() -> None:
+    from mhsip.equity.api import router as equity
+    from mhsip.improvement.api import router as improvement
+    from mhsip.network.api import router as network
     from mhsip.recording.api import router as recording
     from mhsip.returns.api import router as returns
     from mhsip.safety.api import router as safety
@@ -60,6 +63,9 @@ def _mount_app_routers() -> None:
     api.add_router("/", recording)
     api.add_router("/", safety)
     api.add_router("/", returns)
+    api.add_router("/", improvement)
+    api.add_router("/", network)
+    api.add_router("/", equity)
 
 
 _mount_app_routers()

@@ -63,7 +63,12 @@ INSTALLED_APPS = [
     "mhsip.safety",
     "mhsip.returns",
     "mhsip.measures",
+    "mhsip.improvement",
+    "mhsip.network",
+    "mhsip.monitoring",
+    "mhsip.reports",
     "mhsip.demo",
+    "mhsip.equity",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +216,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if TESTING:  # tests write uploads and reports to a throwaway folder, never var/media
+    import tempfile
+
+    STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="mhsip-test-media-")
 WHITENOISE_USE_FINDERS = True  # serve straight from STATICFILES_DIRS without collectstatic
 
 # --- Background work: Django's Tasks API (django-tasks backport) --------------------------------

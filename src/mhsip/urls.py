@@ -47,6 +47,12 @@ urlpatterns = [
     path("", include("mhsip.recording.urls")),
     path("", include("mhsip.safety.urls")),
     path("", include("mhsip.returns.urls")),
+    path("", include("mhsip.measures.urls")),
+    path("", include("mhsip.improvement.urls")),
+    path("", include("mhsip.network.urls")),
+    path("", include("mhsip.monitoring.urls")),
+    path("", include("mhsip.reports.urls")),
+    path("", include("mhsip.equity.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -10,7 +10,28 @@ from django.core.management import call_command
 
 from mhsip.audit.actor import NoActorError, System, acting_as
 from mhsip.audit.models import Action, AuditedModel, AuditLog
+from mhsip.equity.models import PopulationEstimate, TrustCatchment
+from mhsip.improvement.models import (
+    ChangeIdea,
+    Contribution,
+    DriverDiagram,
+    DriverNode,
+    PdsaCycle,
+    PdsaMeasure,
+    Project,
+    SessionAttendance,
+)
 from mhsip.measures.models import Annotation, FixedBaseline, Measure, Rebase
+from mhsip.network.models import (
+    ConsentRecord,
+    ContactRequest,
+    Feedback,
+    Involvement,
+    Material,
+    Meeting,
+    NetworkMember,
+    Registration,
+)
 from mhsip.organisations.models import Site, Trust, Ward, WardType
 from mhsip.recording.models import (
     Intervention,
@@ -21,6 +42,7 @@ from mhsip.recording.models import (
     Stay,
     UseOfForceIncident,
 )
+from mhsip.reports.models import GeneratedReport
 from mhsip.returns.models import WeeklyReturn
 from mhsip.safety.models import AwolIncident, InpatientDeath, SexualSafetyIncident
 
@@ -122,6 +144,43 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         ward=world.ward, measure=measure, starts_on=dt.date(2025, 2, 3), reason="r"
     )
     fixed = FixedBaseline.objects.create(ward=world.ward, measure=measure, points=20)
+    member = NetworkMember.objects.create(name="Robin Example", category="carer")
+    consent = ConsentRecord.objects.create(
+        member=member, listed=True, contact=False, given_on=dt.date(2025, 1, 6), method="paper"
+    )
+    meeting = Meeting.objects.create(
+        title="Network meeting", starts_at=when, ends_at=when + dt.timedelta(hours=5), capacity=5
+    )
+    registration = Registration.objects.create(meeting=meeting, member=member, status="registered")
+    feedback = Feedback.objects.create(registration=registration, rating=4)
+    material = Material.objects.create(
+        meeting=meeting, title="Slides", kind="slides", file="network/x.pdf",
+        original_name="x.pdf", size=1, content_type="application/pdf",
+    )  # fmt: skip
+    involvement = Involvement.objects.create(
+        member=member, meeting=meeting, date=dt.date(2025, 1, 2), role="speaker"
+    )
+    contact = ContactRequest.objects.create(
+        name="Sam Sample", email="sam@example.org", topic="join", message="Hello"
+    )
+    idea = ChangeIdea.objects.create(slug="test-idea", name="Test idea", purpose="p", source="ward")
+    contribution = Contribution.objects.create(idea=idea, kind="comment", text="t", author_name="A")
+    project = Project.objects.create(ward=world.ward, title="QI project")
+    diagram = DriverDiagram.objects.create(project=project)
+    node = DriverNode.objects.create(diagram=diagram, level="primary", text="Culture")
+    cycle = PdsaCycle.objects.create(
+        ward=world.ward, change_idea=idea, number=1, owner="O", start_date=dt.date(2025, 1, 6),
+        objective="o", questions="q", prediction="p", who_where_when="w", data_to_collect="d",
+    )  # fmt: skip
+    pdsa_measure = PdsaMeasure.objects.create(cycle=cycle, measure=measure)
+    attendance = SessionAttendance.objects.create(session=session, ward=world.ward)
+    improvement = [idea, contribution, project, diagram, node, cycle, pdsa_measure, attendance]
+    report = GeneratedReport.objects.create(kind="annual", title="Annual report")
+    population = PopulationEstimate.objects.create(
+        area_code="Q00", area_name="Test ICB", year=2021, characteristic="sex", group="male",
+        population=100, source="test",
+    )  # fmt: skip
+    catchment = TrustCatchment.objects.create(trust_ods_code="ZZZ", area_code="Q00")
     instances = [
         patient,
         stay,
@@ -144,6 +203,18 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         annotation,
         rebase,
         fixed,
+        member,
+        consent,
+        meeting,
+        registration,
+        feedback,
+        material,
+        involvement,
+        contact,
+        *improvement,
+        report,
+        population,
+        catchment,
     ]
     covered = {type(i)._meta.label_lower for i in instances}
     audited = {m._meta.label_lower for m in mhsip_models() if issubclass(m, AuditedModel)}
@@ -160,6 +231,10 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         "discharged_on": [None, "2025-01-09"]
     }
     for obj in [
+        *reversed(improvement),
+        report,
+        population,
+        catchment,
         stay,
         session,
         ward,
@@ -174,6 +249,14 @@ def test_every_audited_model_writes_rows_for_create_update_and_delete(world, sys
         annotation,
         rebase,
         fixed,
+        feedback,
+        material,
+        involvement,
+        consent,
+        registration,
+        contact,
+        meeting,
+        member,
     ]:
         pk, label = obj.pk, obj._meta.label_lower
         obj.delete()

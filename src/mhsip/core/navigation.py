@@ -17,7 +17,10 @@ def navigation_items(user: Any, path: str) -> list[dict[str, Any]]:
     if user.is_superuser or role.sees_ward_data:
         items.append(("Wards", reverse("organisations:ward-list")))
     items.append(("Collaborative", reverse("organisations:collaborative-current")))
+    items.append(("Improvement", reverse("improvement:overview")))  # QI work, every role
+    items.append(("Network", reverse("network:home")))  # every role: staff join it too
     if user.is_superuser or role.is_admin:
+        items.append(("Reports", reverse("reports:list")))  # annual report, ward packs
         items.append(("Administration", reverse("core:admin")))
     return [
         {

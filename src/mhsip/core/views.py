@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from mhsip.accounts.models import User
 from mhsip.accounts.roles import Role
+from mhsip.measures.public import key_statistics
 from mhsip.organisations.access import visible_wards
 from mhsip.organisations.models import Collaborative
 
@@ -16,7 +18,8 @@ from mhsip.organisations.models import Collaborative
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     collaborative = Collaborative.objects.prefetch_related("wards").first()
-    return render(request, "core/home.html", {"collaborative": collaborative})
+    stats = key_statistics(collaborative, today=timezone.localdate()) if collaborative else None
+    return render(request, "core/home.html", {"collaborative": collaborative, "stats": stats})
 
 
 @login_not_required
