@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mhsip.recording",
     "mhsip.safety",
     "mhsip.returns",
+    "mhsip.imports",
     "mhsip.measures",
     "mhsip.improvement",
     "mhsip.network",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("mhsip.recording.urls")),
     path("", include("mhsip.safety.urls")),
     path("", include("mhsip.returns.urls")),
+    path("", include("mhsip.imports.urls")),
     path("", include("mhsip.measures.urls")),
     path("", include("mhsip.improvement.urls")),
     path("", include("mhsip.network.urls")),

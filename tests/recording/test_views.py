@@ -386,13 +386,13 @@ def test_there_is_no_way_to_delete_a_record(world, system):
     from django.urls import get_resolver
 
     names = [
-        p.name
-        for p in get_resolver().url_patterns
-        if hasattr(p, "url_patterns")
-        for p in p.url_patterns
+        f"{group.namespace}:{p.name}"
+        for group in get_resolver().url_patterns
+        if getattr(group, "namespace", None) in {"recording", "safety", "returns"}
+        for p in group.url_patterns
         if getattr(p, "name", None)
     ]
-    assert not [n for n in names if "delete" in (n or "")]
+    assert names and not [n for n in names if "delete" in n]
     incident = make_incident(world)
     url = reverse("recording:use-of-force-detail", kwargs={"code": "ALPHA-1", "pk": incident.pk})
     world.client_for("ward_staff").post(url)
