@@ -455,3 +455,15 @@ def test_durations_read_as_people_say_them():
     assert services.format_duration(65) == "1 hour 5 minutes"
     assert services.format_duration(3 * 24 * 60 + 125) == "3 days 2 hours"
     assert services.format_duration(None) == ""
+
+
+def test_times_across_the_spring_clock_change_are_compared_in_real_time():
+    """On 30 March 2025 UK clocks went from 01:00 GMT to 02:00 BST: 00:55 (GMT) to 02:50 (BST)
+    is 55 minutes, not 1 h 55 min, and the order of two times is their order in UTC."""
+    from mhsip.recording.services import _parse_datetime
+
+    start = _parse_datetime("2025-03-30T00:55:00")
+    end = _parse_datetime("2025-03-30T02:50:00")
+    assert start is not None and end is not None
+    assert (end - start).total_seconds() == 55 * 60
+    assert start.utcoffset() == dt.timedelta(0)

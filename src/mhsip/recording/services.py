@@ -201,7 +201,9 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
-    return parsed
+    # Compare in UTC: two aware datetimes sharing a zone compare by wall clock in Python, so an
+    # incident across the spring clock change would pass here and fail the database check.
+    return parsed.astimezone(dt.UTC)
 
 
 def _parse_date(value: Any) -> dt.date | None:
