@@ -131,7 +131,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["outcome_measure"].queryset = measures
 
 
-class WardIdeaForm(forms.Form):
+class _IdeaForm(forms.Form):
+    """The name and one-line purpose every change idea has, however it is added."""
+
     name = forms.CharField(
         label="Name of the idea",
         max_length=120,
@@ -143,23 +145,19 @@ class WardIdeaForm(forms.Form):
         help_text="One line, for example: a calm space patients can choose to use when distressed",
         error_messages=_required("Enter what the idea is for, in one line"),
     )
+
+
+class WardIdeaForm(_IdeaForm):
     description = forms.CharField(
         label="How it works (optional)", required=False, widget=forms.Textarea
     )
 
 
-class ProposalForm(forms.Form):
-    name = forms.CharField(
-        label="Name of the idea",
-        max_length=120,
-        error_messages=_required("Enter the name of the idea"),
-    )
-    purpose = forms.CharField(
-        label="What is it for?",
-        max_length=300,
-        help_text="One line",
-        error_messages=_required("Enter what the idea is for, in one line"),
-    )
+class ProposalForm(_IdeaForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].help_text = "One line"
+
     why = forms.CharField(
         label="Why do you propose it?",
         widget=forms.Textarea,
